@@ -8,7 +8,7 @@ namespace SvcNet.Bench.Proxy;
 
 /// <summary>
 /// `proxy-npl [--services 100] [--min-sync-periods 1s,0] [--idle 15] [--svcnet PATH] [--logs DIR]`: network programming latency
-/// in a 3-node lab. A netexec pod runs on node1, a client pod on node2. For each Service, one after another: create
+/// in a 3-node lab as `svcnet lab up` makes it (kubelets, CNI, proxies). A netexec pod runs on node1, a client pod on node2. For each Service, one after another: create
 /// it (selector = the pod), then connect from the client pod to its ClusterIP until a GET answers; the latency is
 /// creation → first answer (polled with a new connection every ~10 ms, 50 ms connect timeout) (API write, EndpointSlice controller, both watches, the proxy's sync and
 /// iptables-restore on node2). The baseline, measured right after in the same run, is the same GET to the pod's
@@ -30,7 +30,7 @@ public static class NetworkProgrammingScenario
         await using var lab = await BenchLab.StartAsync(svcnet).ConfigureAwait(false);
         lab.KeepLogsIn = ScenarioArgs.Get(args, "--logs", "") is { Length: > 0 } logs ? logs : null;
         var (_, serverIP) = await lab.StartPodAsync("npl-server", lab.Topology.Nodes[0], new Dictionary<string, string> { ["app"] = "npl" }).ConfigureAwait(false);
-        var (client, _) = await lab.StartPodAsync("npl-client", lab.Topology.Nodes[1], null).ConfigureAwait(false);
+        var (client, _) = await lab.StartPodAsync("npl-client", lab.Topology.Nodes[1], new Dictionary<string, string> { ["app"] = "npl-client" }).ConfigureAwait(false);
         var direct = new IPEndPoint(serverIP, 8080);
 
         var latencyRows = new List<string>();
