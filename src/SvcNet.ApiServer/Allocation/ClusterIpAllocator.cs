@@ -7,7 +7,7 @@ namespace SvcNet.ApiServer.Allocation;
 /// upstream's message; otherwise a random free one from the dynamic band. The bitmap is the fast path; the
 /// store's one-record-per-IP keys are the guarantee. Thread-safe.
 /// </summary>
-public sealed class ClusterIpAllocator
+public sealed class ClusterIpAllocator : IBitmapAllocator<IPAddress>
 {
     private readonly Lock _lock = new();
     private AllocationBitmap _bitmap;

@@ -1,7 +1,7 @@
 namespace SvcNet.ApiServer.Allocation;
 
 /// <summary>Hands out NodePorts from a <see cref="NodePortRange"/> with upstream's semantics. Thread-safe.</summary>
-public sealed class NodePortAllocator
+public sealed class NodePortAllocator : IBitmapAllocator<int>
 {
     private readonly Lock _lock = new();
     private readonly Random? _random;

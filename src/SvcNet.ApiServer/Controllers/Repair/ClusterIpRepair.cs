@@ -22,8 +22,8 @@ internal sealed class ClusterIpRepair(ApiRegistry registry, ClusterIpAllocator a
 {
     private const string Allocator = "clusterip";
 
-    private readonly LeakTracker<IPAddress> _leaks = new();
-    private bool _bitmapLoaded;
+    private readonly BitmapRepair<IPAddress> _bitmap = new(Allocator, allocator, registry.Store,
+        ip => ServiceAllocations.IpKey(ip.ToString()), HeldIps, logger);
 
     private string Family => allocator.Range.IsIPv4 ? "IPv4" : "IPv6";
 
@@ -81,7 +81,7 @@ internal sealed class ClusterIpRepair(ApiRegistry registry, ClusterIpAllocator a
             }
         }
 
-        UpdateBitmap(held);
+        _bitmap.Update(held);
 
         if (allocator.Free == 0 && store.Get(ApiRegistry.KeyOf(ResourceCatalog.Services, "default", "kubernetes")) is { } kubernetes)
         {
@@ -137,48 +137,8 @@ internal sealed class ClusterIpRepair(ApiRegistry registry, ClusterIpAllocator a
         return ips.Where(ip => !string.IsNullOrEmpty(ip) && ip != "None").Distinct();
     }
 
-    private void UpdateBitmap(HashSet<IPAddress> held)
-    {
-        var store = registry.Store;
-        var missing = held.Where(ip => !allocator.IsAllocated(ip)).ToList();
-        if (missing.Count > 0)
-        {
-            // The record check narrows the window in which a Service deleted since the snapshot is re-marked.
-            var stillHeld = missing.Where(ip => store.Get(ServiceAllocations.IpKey(ip.ToString())) is not null).ToList();
-            if (_bitmapLoaded)
-            {
-                foreach (var ip in stillHeld)
-                {
-                    ControllerLog.BitmapMissedEntry(logger, Allocator, ip.ToString());
-                }
-            }
-            allocator.MarkAllocated(stillHeld);
-        }
-        _bitmapLoaded = true;
-
-        var (toFree, newlySeen) = _leaks.Observe(allocator.Allocated().Where(ip => !held.Contains(ip)));
-        foreach (var ip in newlySeen)
-        {
-            ControllerLog.MayHaveLeaked(logger, Allocator, ip.ToString());
-        }
-        if (toFree.Count == 0)
-        {
-            return;
-        }
-        var heldNow = store.List(ResourceCatalog.Services.Resource).Items
-            .SelectMany(s => ClusterIps((V1Service)s.Object)).ToHashSet(StringComparer.Ordinal);
-        foreach (var ip in toFree)
-        {
-            var text = ip.ToString();
-            if (heldNow.Contains(text) || store.Get(ServiceAllocations.IpKey(text)) is not null)
-            {
-                continue;
-            }
-            ControllerMetrics.RepairFinding(Allocator, "leak");
-            ControllerLog.LeakFreed(logger, Allocator, text);
-            allocator.Release(ip);
-        }
-    }
+    private static IEnumerable<IPAddress> HeldIps(V1Service svc) =>
+        ClusterIps(svc).Select(text => IPAddress.TryParse(text, out var ip) ? ip : null).OfType<IPAddress>();
 
     private async Task PutRecordAsync(string ip, StoredObject? existing, StoredObject owner, CancellationToken ct)
     {

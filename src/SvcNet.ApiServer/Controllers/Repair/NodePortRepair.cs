@@ -19,8 +19,8 @@ internal sealed class NodePortRepair(ApiRegistry registry, NodePortAllocator all
 {
     private const string Allocator = "nodeport";
 
-    private readonly LeakTracker<int> _leaks = new();
-    private bool _bitmapLoaded;
+    private readonly BitmapRepair<int> _bitmap = new(Allocator, allocator, registry.Store,
+        ServiceAllocations.NodePortKey, ServiceAllocations.ServiceNodePorts, logger);
 
     public async Task RunAsync(RepairSnapshot snapshot, CancellationToken ct)
     {
@@ -84,51 +84,10 @@ internal sealed class NodePortRepair(ApiRegistry registry, NodePortAllocator all
             }
         }
 
-        UpdateBitmap(held);
+        _bitmap.Update(held);
         if (allocator.Free == 0)
         {
             ControllerLog.RangeFull(logger, Allocator, allocator.Range.ToString());
-        }
-    }
-
-    private void UpdateBitmap(HashSet<int> held)
-    {
-        var store = registry.Store;
-        var missing = held.Where(p => !allocator.IsAllocated(p)).ToList();
-        if (missing.Count > 0)
-        {
-            var stillHeld = missing.Where(p => store.Get(ServiceAllocations.NodePortKey(p)) is not null).ToList();
-            if (_bitmapLoaded)
-            {
-                foreach (var p in stillHeld)
-                {
-                    ControllerLog.BitmapMissedEntry(logger, Allocator, p.ToString(CultureInfo.InvariantCulture));
-                }
-            }
-            allocator.MarkAllocated(stillHeld);
-        }
-        _bitmapLoaded = true;
-
-        var (toFree, newlySeen) = _leaks.Observe(allocator.Allocated().Where(p => !held.Contains(p)));
-        foreach (var p in newlySeen)
-        {
-            ControllerLog.MayHaveLeaked(logger, Allocator, p.ToString(CultureInfo.InvariantCulture));
-        }
-        if (toFree.Count == 0)
-        {
-            return;
-        }
-        var heldNow = store.List(ResourceCatalog.Services.Resource).Items
-            .SelectMany(s => ServiceAllocations.ServiceNodePorts((V1Service)s.Object)).ToHashSet();
-        foreach (var port in toFree)
-        {
-            if (heldNow.Contains(port) || store.Get(ServiceAllocations.NodePortKey(port)) is not null)
-            {
-                continue;
-            }
-            ControllerMetrics.RepairFinding(Allocator, "leak");
-            ControllerLog.LeakFreed(logger, Allocator, port.ToString(CultureInfo.InvariantCulture));
-            allocator.Release(port);
         }
     }
 
