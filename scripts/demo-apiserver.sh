@@ -21,47 +21,7 @@ for _ in $(seq 100); do [[ -f $KUBECONFIG ]] && kubectl get --raw /readyz >/dev/
 run sh -c "ps -o args= -p $pid | tr ' ' '\n' | grep -- --service-cluster-ip-range"
 
 say "The seed's Service manifest and the Pod + Service with a named targetPort"
-cat >"$work/seed.yaml" <<'YAML'
-apiVersion: v1
-kind: Service
-metadata:
-  name: my-service
-spec:
-  selector:
-    app.kubernetes.io/name: MyApp
-  ports:
-    - protocol: TCP
-      port: 80
-      targetPort: 9376
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx
-  labels:
-    app.kubernetes.io/name: proxy
-spec:
-  containers:
-  - name: nginx
-    image: nginx:stable
-    ports:
-      - containerPort: 80
-        name: http-web-svc
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx-service
-spec:
-  selector:
-    app.kubernetes.io/name: proxy
-  ports:
-  - name: name-of-service-port
-    protocol: TCP
-    port: 80
-    targetPort: http-web-svc
-YAML
-run kubectl create -f "$work/seed.yaml"
+run kubectl create -f examples/seed-004/
 
 say "A redis pod exposed as in seed 001, and a web app as a NodePort Service"
 run kubectl run redis --image=redis --labels=app=redis --port=6379
